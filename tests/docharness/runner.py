@@ -140,7 +140,9 @@ def run_jobs(jobs: list[Job], namespace: dict | None = None) -> tuple[list[Outco
 
 def run_jobs_in_subprocess(jobs: list[Job], root: str, timeout: float) -> list[Outcome]:
     """The same, in a fresh interpreter (for pages that must configure TF before any op)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    harness_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [root, harness_root, os.environ.get("PYTHONPATH", "")])))
     result = subprocess.run(
         [sys.executable, "-m", "tests.docharness.runner"],
         input=json.dumps([asdict(job) for job in jobs]), capture_output=True, text=True,
