@@ -1,0 +1,83 @@
+"""Print the project's speed figures (`make bench`); nothing here is asserted by a test.
+
+(a) `mkdocs build` wall time for both languages, and the render time of each page;
+(b) the full verification (`make test`'s pytest command) on a warm venv, its floor
+    = sum of all test items' durations / workers + one TensorFlow import per worker,
+    and the ratio wall / floor;
+(c) the five slowest test items.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+WORKERS = int(os.environ.get("WORKERS", "2"))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+
+
+def mkdocs_build():
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks", [])
+    config = ROOT / ".bench-mkdocs.yml"
+    config.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "hooks": hooks + ["benchmarks/page_timer.py"]}))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(ENV, PAGE_TIMES=f"{tmp}/times.json")
+        start = time.perf_counter()
+        subprocess.run([PY, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", f"{tmp}/site"],
+                       cwd=ROOT, env=env, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        times = json.loads(Path(f"{tmp}/times.json").read_text())
+    config.unlink()
+    return wall, times
+
+
+def tensorflow_import():
+    start = time.perf_counter()
+    subprocess.run([PY, "-c", "import tensorflow"], env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def full_suite():
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PY, "-m", "pytest", "-n", str(WORKERS), "--dist", "loadgroup", "-q", "--durations=0",
+         "--durations-min=0"], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    durations = [(float(m.group(1)), m.group(2), m.group(3)) for m in
+                 re.finditer(r"^([\d.]+)s (setup|call|teardown)\s+(\S+)", result.stdout, re.M)]
+    tail = [line for line in result.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+    return wall, durations, result.returncode, tail[-1] if tail else "?"
+
+
+def main():
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    wall, pages = mkdocs_build()
+    print(f"\n(a) mkdocs build --strict, both languages: {wall:.1f} s for {len(pages)} pages")
+    for page, seconds in sorted(pages.items(), key=lambda kv: -kv[1]):
+        print(f"    {seconds * 1000:7.0f} ms  {page}")
+
+    tf_import = tensorflow_import()
+    wall, durations, code, summary = full_suite()
+    total = sum(d for d, _, _ in durations)
+    floor = total / WORKERS + tf_import
+    print(f"\n(b) full verification, warm venv, {WORKERS} workers: {wall:.1f} s  ({summary}, exit {code})")
+    print(f"    sum of item durations {total:.1f} s / {WORKERS} + TensorFlow import {tf_import:.1f} s "
+          f"= floor {floor:.1f} s;  ratio wall / floor = {wall / floor:.2f}")
+    per_item: dict = {}
+    for seconds, _, item in durations:
+        per_item[item] = per_item.get(item, 0.0) + seconds
+    print("\n(c) five slowest items (setup + call + teardown):")
+    for item, seconds in sorted(per_item.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"    {seconds:6.1f} s  {item}")
+
+
+if __name__ == "__main__":
+    main()
