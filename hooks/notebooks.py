@@ -9,6 +9,7 @@ the destination i18n chose (``en/...`` for English).
 """
 
 import os
+import re
 from pathlib import PurePosixPath
 
 from mkdocs.plugins import event_priority
@@ -36,3 +37,44 @@ def on_files(files, config):
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, dest))
             file.is_documentation_page = lambda: True
     return files
+
+
+# -- notebook pages, once rendered ------------------------------------------------
+JUPYTER_STYLE = re.compile(r"<style[^>]*>(?:(?!</style>).)*?(jupyter-wrapper|jp-Mermaid|\['pre \{)(?:(?!</style>).)*</style>", re.S)
+MERMAID_SCRIPT = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid(?:(?!</script>).)*</script>', re.S)
+MATHJAX2_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.S)
+EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>')  # would load the page itself as a script
+DOC_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+\.(?:md|ipynb))(#[^"]*)?"')
+
+
+def _is_notebook(page) -> bool:
+    return page.file.src_uri.endswith(".ipynb")
+
+
+def on_page_content(html, page, config, files):
+    """Relative .md/.ipynb links in notebook cells become site URLs, as in Markdown pages."""
+    if not _is_notebook(page):
+        return html
+    base = PurePosixPath(page.file.src_uri).parent
+
+    def resolve(match):
+        target = files.get_file_from_path(os.path.normpath(str(base / match.group(1))))
+        if target is None:
+            raise ValueError(f"{page.file.src_uri}: link to missing page {match.group(1)!r}")
+        return f'href="{target.url_relative_to(page.file)}{match.group(2) or ""}"'
+
+    return DOC_LINK.sub(resolve, html)
+
+
+def on_post_page(output, page, config):
+    """Drop the ~0.6 MB of inline JupyterLab CSS (and the mermaid loader, which would fetch
+    from a CDN) from notebook pages; assets/stylesheets/notebook.css styles them instead."""
+    if not _is_notebook(page):
+        return output
+    output = JUPYTER_STYLE.sub("", output)
+    output = MERMAID_SCRIPT.sub("", output)
+    output = MATHJAX2_CONFIG.sub("", output)
+    output = EMPTY_SCRIPT.sub("", output)
+    depth = page.url.count("/")
+    href = "../" * depth + "assets/stylesheets/notebook.css"
+    return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)

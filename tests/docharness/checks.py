@@ -153,13 +153,26 @@ def _compare_code(root: Path, path: Path, twin: Path) -> list[str]:
     return problems
 
 
+def _link_lines(path: Path):
+    """(line, text) to scan for links: Markdown outside fences; notebook markdown cells
+    (numbered ``cell N``, since a notebook has no stable lines)."""
+    if path.suffix != ".ipynb":
+        yield from _outside_fences(path.read_text(encoding="utf-8").splitlines())
+        return
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for number, cell in enumerate(nb.get("cells", []), 1):
+        if cell.get("cell_type") == "markdown":
+            for text in "".join(cell.get("source", [])).splitlines():
+                yield f"cell {number}", text
+
+
 def check_links(root: Path) -> list[str]:
     """Relative links and images resolve to a file, and #anchors to a heading there."""
     problems = []
     docs = root / "docs"
-    for path in docs_pages(root):
+    for path in docs_pages(root) + docs_pages(root, ".ipynb"):
         rel = path.relative_to(root).as_posix()
-        for number, text in _outside_fences(path.read_text(encoding="utf-8").splitlines()):
+        for number, text in _link_lines(path):
             for target in LINK_RE.findall(re.sub(r"`[^`]*`", "", text)):
                 parts = urlsplit(target)
                 if parts.scheme or target.startswith(("//", "mailto:")):

@@ -57,6 +57,12 @@ def test_notebooks_render_with_outputs(site, language):
     html = page_html(site, language, "frameworks/linear-regression-notebook.ipynb").read_text(encoding="utf-8")
     assert "jp-OutputArea" in html and "w = 0.8000, b = 0.7000" in html
     assert '<h2 id="training"' in html
+    # hooks/notebooks.py: the inline JupyterLab CSS (~570 kB) is replaced by one small file,
+    # links between pages are site URLs, and nothing asks for a CDN or loads the page as a script
+    assert len(html) < 150_000 and "jupyter-wrapper{--md-red-50" not in html
+    assert "assets/stylesheets/notebook.css" in html
+    assert 'href="../linear-regression/"' in html and 'href="linear-regression.md"' not in html
+    assert "cdnjs" not in html and '<script src="">' not in html
 
 
 def test_math_is_served_from_the_site(site):
