@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.docharness.checks import nav_pages
-from tests.site.conftest import ROOT
+from tests.conftest import ROOT
 
 
 def page_html(site, language, page):

@@ -8,7 +8,7 @@ from matplotlib.image import imread
 
 from scripts.make_figures import FIGURE_DIR, figure_generators
 from tests.docharness.pages import docs_pages
-from tests.site.conftest import ROOT
+from tests.conftest import ROOT
 
 # Same pixels up to anti-aliasing: a FreeType or Agg patch release may move a few edge
 # pixels; a changed curve, label or size moves far more than 0.5 % of the mean intensity.

@@ -93,7 +93,7 @@ def test_the_scan_catches_an_external_font(tmp_path):
 
 def test_the_site_uses_no_mermaid_diagram():
     # the mermaid fallbacks above are harmless only while no page has a diagram
-    from tests.site.conftest import ROOT
+    from tests.conftest import ROOT
 
     for path in (ROOT / "docs").rglob("*.md"):
         assert "```mermaid" not in path.read_text(encoding="utf-8"), path

@@ -6,7 +6,7 @@ import re
 import jieba
 import yaml
 
-from tests.site.conftest import ROOT
+from tests.conftest import ROOT
 
 
 def load_index(site):

@@ -3,7 +3,7 @@
 from tests.docharness import checks
 from tests.docharness.audit import audit_page
 from tests.docharness.pages import Page, docs_pages
-from tests.site.conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_every_page_exists_in_both_languages_with_the_same_anchors_and_code():

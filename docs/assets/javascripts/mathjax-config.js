@@ -16,14 +16,5 @@ window.MathJax = {
   svg: { fontCache: "global" },
 };
 
-// Material's instant navigation swaps pages without reloading scripts.
-if (typeof document$ !== "undefined") {
-  document$.subscribe(() => {
-    if (window.MathJax && MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache();
-      MathJax.typesetClear();
-      MathJax.texReset();
-      MathJax.typesetPromise();
-    }
-  });
-}
+// No re-typesetting hook: the site does not use Material's instant navigation, so every
+// page is a full load and MathJax typesets it once at startup.

@@ -1,4 +1,4 @@
-"""The built site, built once per test session and shared by all workers."""
+"""Shared fixtures: the built site, built once per test session and shared by all workers."""
 
 import os
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_site(root: Path, site_dir: Path) -> subprocess.CompletedProcess:
