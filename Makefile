@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export MPLBACKEND := Agg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test figures notebooks bench lock clean
+.PHONY: serve build test test-latest figures notebooks bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,22 @@ serve: $(VENV)/.docs
 build: $(VENV)/.docs
 	$(BIN)/mkdocs build --strict --clean
 
+# One BLAS thread per worker: two workers on two cores, not two times two threads fighting.
 test: $(VENV)/.test
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+
+# The whole suite against the newest TensorFlow, Keras, NumPy and doc toolchain (pins
+# ignored), in its own venv; ends with the pages and tests that break. Not part of CI.
+test-latest:
+	$(PYTHON) -m venv $(VENV)-latest
+	sed -E 's/^([A-Za-z0-9_.-]+)[=<>!~]=[^;]*/\1 /; s/^-r docs.in/-r docs-latest.in/' requirements/test.in > requirements/.test-latest.in
+	sed -E 's/^([A-Za-z0-9_.-]+)[=<>!~]=[^;]*/\1 /' requirements/docs.in > requirements/docs-latest.in
+	PIP_CONSTRAINT= $(VENV)-latest/bin/python -m pip install -q --upgrade keras numpy -r requirements/.test-latest.in
+	rm -f requirements/.test-latest.in requirements/docs-latest.in
+	$(VENV)-latest/bin/python -m pip list 2>/dev/null | grep -i -E "^(tensorflow|keras|numpy|mkdocs|pymdown|scikit-learn) "
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)-latest/bin/python -m pytest -n $(WORKERS) --dist loadgroup \
+	  --junitxml=$(VENV)-latest/report.xml -o junit_family=xunit1 -q || true
+	$(VENV)-latest/bin/python scripts/broken_pages.py $(VENV)-latest/report.xml
 
 figures: $(VENV)/.test
 	$(BIN)/python scripts/make_figures.py

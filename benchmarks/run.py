@@ -4,7 +4,10 @@
 (b) the full verification (`make test`'s pytest command) on a warm venv, its floor
     = sum of all test items' durations / workers + one TensorFlow import per worker,
     and the ratio wall / floor;
-(c) the five slowest test items.
+(c) the five slowest test items;
+(d) page weight: gzip bytes of each page's HTML plus the local CSS/JS it loads (MathJax
+    and the search index excluded, as they load once and are cached), median and worst;
+(e) the size of the search index.
 """
 
 import json
@@ -19,7 +22,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 WORKERS = int(os.environ.get("WORKERS", "2"))
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
+           OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")  # as `make test` runs
+
+
+def page_weights(site: Path) -> dict:
+    """{page: gzip bytes of the HTML + the site's own CSS/JS it references}."""
+    import gzip
+    from html.parser import HTMLParser
+
+    class Assets(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.urls = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "script" and attrs.get("src"):
+                self.urls.append(attrs["src"])
+            if tag == "link" and attrs.get("rel") == "stylesheet":
+                self.urls.append(attrs["href"])
+
+    weights = {}
+    for html in sorted(site.rglob("*.html")):
+        if html.name == "404.html":
+            continue
+        parser = Assets()
+        text = html.read_bytes()
+        parser.feed(text.decode("utf-8"))
+        total = len(gzip.compress(text))
+        for url in parser.urls:
+            if "mathjax" in url or "://" in url:
+                continue
+            asset = (html.parent / url.split("?")[0]).resolve()
+            if asset.is_file():
+                total += len(gzip.compress(asset.read_bytes()))
+        weights[html.relative_to(site).as_posix()] = total
+    return weights
 
 
 def mkdocs_build():
@@ -35,8 +74,10 @@ def mkdocs_build():
                        cwd=ROOT, env=env, check=True, capture_output=True)
         wall = time.perf_counter() - start
         times = json.loads(Path(f"{tmp}/times.json").read_text())
+        weights = page_weights(Path(f"{tmp}/site"))
+        index = Path(f"{tmp}/site/search/search_index.json").stat().st_size
     config.unlink()
-    return wall, times
+    return wall, times, weights, index
 
 
 def tensorflow_import():
@@ -59,10 +100,19 @@ def full_suite():
 
 def main():
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    wall, pages = mkdocs_build()
-    print(f"\n(a) mkdocs build --strict, both languages: {wall:.1f} s for {len(pages)} pages")
+    wall, pages, weights, index = mkdocs_build()
+    print(f"\n(a) mkdocs build --strict, both languages: {wall:.1f} s for {len(pages)} pages (budget 20 s)")
     for page, seconds in sorted(pages.items(), key=lambda kv: -kv[1]):
         print(f"    {seconds * 1000:7.0f} ms  {page}")
+    ordered = sorted(weights.values())
+    median = ordered[len(ordered) // 2] if len(ordered) % 2 else sum(ordered[len(ordered) // 2 - 1:][:2]) / 2
+    heaviest = max(weights, key=weights.get)
+    notebooks = {p: w for p, w in weights.items() if "notebook" in p}
+    print(f"\n(d) page weight (gzip, HTML + own CSS/JS): median {median / 1024:.1f} KiB (budget 80), "
+          f"heaviest {weights[heaviest] / 1024:.1f} KiB ({heaviest})")
+    for page, weight in sorted(notebooks.items()):
+        print(f"    notebook page {page}: {weight / 1024:.1f} KiB")
+    print(f"(e) search index: {index / 1024:.0f} KiB uncompressed")
 
     tf_import = tensorflow_import()
     wall, durations, code, summary = full_suite()

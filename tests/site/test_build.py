@@ -80,3 +80,14 @@ def test_example_modules_are_downloadable(site):
 def test_404_page_speaks_both_languages(site):
     html = (site / "404.html").read_text(encoding="utf-8")
     assert "页面不存在" in html and "does not exist" in html
+
+
+def test_every_page_shows_the_versions_its_code_was_verified_with(site):
+    from hooks.versions import pinned_versions
+
+    pins = pinned_versions()
+    tensorflow = pins.get("tensorflow-cpu") or pins["tensorflow"]
+    for language in ("zh", "en"):
+        for page in nav_pages(ROOT):
+            html = page_html(site, language, page).read_text(encoding="utf-8")
+            assert html.count(f"TensorFlow {tensorflow}, Keras {pins['keras']}, NumPy {pins['numpy']}") == 1, page
