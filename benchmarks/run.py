@@ -98,6 +98,19 @@ def full_suite():
     return wall, durations, result.returncode, tail[-1] if tail else "?"
 
 
+PACKAGES = {"getting_started": "getting-started", "mathematics": "math"}
+
+
+def section_of(item: str) -> str:
+    """docs/zh/basics/x.md::line 3 -> basics; tests/mathematics/test_x.py::t -> math."""
+    parts = item.split("::")[0].split("/")
+    if parts[0] == "docs" and len(parts) > 3:
+        return parts[2]
+    if parts[0] == "tests" and len(parts) > 2:
+        return PACKAGES.get(parts[1], parts[1])
+    return "other"
+
+
 def main():
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     wall, pages, weights, index = mkdocs_build()
@@ -124,6 +137,12 @@ def main():
     per_item: dict = {}
     for seconds, _, item in durations:
         per_item[item] = per_item.get(item, 0.0) + seconds
+    sections: dict = {}
+    for item, seconds in per_item.items():
+        sections[section_of(item)] = sections.get(section_of(item), 0.0) + seconds
+    print("    by section (sum of item durations; each content issue has a budget):")
+    for section, seconds in sorted(sections.items(), key=lambda kv: -kv[1]):
+        print(f"      {section:<18} {seconds:6.1f} s")
     print("\n(c) five slowest items (setup + call + teardown):")
     for item, seconds in sorted(per_item.items(), key=lambda kv: -kv[1])[:5]:
         print(f"    {seconds:6.1f} s  {item}")
