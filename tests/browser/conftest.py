@@ -54,13 +54,33 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
-    """A fresh tab that records every request leaving 127.0.0.1."""
+def _recording_tab(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.foreign_requests = []
     tab.on("request", lambda request: tab.foreign_requests.append(request.url)
            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh tab that records every request leaving 127.0.0.1."""
+    context, tab = _recording_tab(browser)
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def _reading_tab(browser):
+    context, tab = _recording_tab(browser)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def reading_tab(_reading_tab, base_url):
+    """One tab per worker for reading page after page (its cache stays warm); requests
+    leaving 127.0.0.1 are recorded per test."""
+    _reading_tab.foreign_requests.clear()
+    yield _reading_tab

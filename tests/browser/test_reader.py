@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import ROOT
 from tests.docharness.checks import nav_pages
 
-pytestmark = pytest.mark.xdist_group("browser")  # one Chromium and one server per session
+# No xdist group: each worker starts its own Chromium and server, and the per-page items
+# spread over both workers (a page takes about a second, most of it MathJax).
 
 
 def url_of(page_path: str, language: str) -> str:
@@ -22,17 +23,17 @@ def wait_for_math(tab):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_every_page_loads_everything_from_the_site_and_renders_its_math(page, base_url, language):
-    for page_path in nav_pages(ROOT):
-        response = page.goto(base_url + url_of(page_path, language), wait_until="load")
-        assert response.ok, f"{page_path} ({language}): HTTP {response.status}"
-        wait_for_math(page)
-        has_math = page.locator(".arithmatex, .jp-RenderedMarkdown").count() > 0
-        if has_math and re.search(r"\\\(|\$\$", page.content()):
-            rendered = page.locator("mjx-container").count()
-            assert rendered > 0, f"{page_path} ({language}): math is not rendered"
-        text = page.locator("article").inner_text()
-        assert "\\(" not in text and "$$" not in text, f"{page_path} ({language}): raw TeX left"
+@pytest.mark.parametrize("page_path", nav_pages(ROOT))
+def test_page_loads_everything_from_the_site_and_renders_its_math(reading_tab, base_url, language, page_path):
+    page = reading_tab
+    response = page.goto(base_url + url_of(page_path, language), wait_until="load")
+    assert response.ok, f"{page_path} ({language}): HTTP {response.status}"
+    wait_for_math(page)
+    has_math = page.locator(".arithmatex, .jp-RenderedMarkdown").count() > 0
+    if has_math and re.search(r"\\\(|\$\$", page.content()):
+        assert page.locator("mjx-container").count() > 0, f"{page_path} ({language}): math is not rendered"
+    text = page.locator("article").inner_text()
+    assert "\\(" not in text and "$$" not in text, f"{page_path} ({language}): raw TeX left"
     assert page.foreign_requests == []
 
 
