@@ -5,6 +5,7 @@ either the harness (pytest in a subprocess, exactly as `make test` collects docs
 source checks on it. A good page is run too, so a harness that rejects everything fails.
 """
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -308,3 +309,20 @@ def test_heading_without_anchor(fixture_site):
     write(fixture_site, "docs/zh/h.md", "# Title\n\n## 小节\n")
     write(fixture_site, "docs/en/h.md", "# Title\n\n## Part { #part }\n")
     assert "docs/zh/h.md:3: heading has no explicit anchor; add { #english-id }" in checks.check_heading_anchors(fixture_site)
+
+
+def test_a_page_runs_on_one_worker_under_xdist(fixture_site):
+    # pytest 9.2 + pytest-xdist 3.8 silently stopped grouping (pytest-xdist#1386): a page's
+    # blocks then ran on both workers, and every page ran twice. This pins the behaviour.
+    for name in ("a", "b", "c"):
+        blocks = "".join(f"```python\nx_{i} = {i}\n```\n\n" for i in range(4))
+        write(fixture_site, f"docs/zh/{name}.md", f"# {name}\n\n{blocks}")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup", "-v",
+         "--rootdir", str(fixture_site), "docs/zh/a.md", "docs/zh/b.md", "docs/zh/c.md"],
+        cwd=fixture_site, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = {}
+    for worker, page in re.findall(r"\[(gw\d)\].*?PASSED (docs/zh/\w+\.md)::", result.stdout):
+        workers.setdefault(page, set()).add(worker)
+    assert len(workers) == 3 and all(len(w) == 1 for w in workers.values()), workers
