@@ -149,7 +149,8 @@ def pytest_runtest_logreport(report):
     properties = dict(report.user_properties)
     if report.skipped and ("doc_block" in properties or "notebook" in properties):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        _STATS["skipped"].append(f"{report.nodeid}: {reason.removeprefix('Skipped: ')}")
+        nodeid = report.nodeid.split("@")[0]  # drop xdist's "@group" suffix
+        _STATS["skipped"].append(f"{nodeid}: {reason.removeprefix('Skipped: ')}")
     elif report.when != "call":
         return
     elif "notebook" in properties:
