@@ -225,3 +225,52 @@ def check_glossary_terms(root: Path) -> list[str]:
                 if term not in entries[lang]:
                     problems.append(f"{page.rel}:1: term '{term}' is missing from docs/{lang}/glossary.md")
     return problems
+
+
+def check_glossary_entries(root: Path) -> list[str]:
+    """Every glossary entry (a ``###`` heading) links to a page of the site that explains it.
+
+    Whether the link resolves is check_links' job; here an entry without any page link fails."""
+    problems = []
+    for lang in LANGUAGES:
+        path = root / "docs" / lang / "glossary.md"
+        if not path.exists():
+            continue
+        rel = path.relative_to(root).as_posix()
+        entry, linked = None, False
+        for number, text in list(_outside_fences(path.read_text(encoding="utf-8").splitlines())) + [(0, "## end")]:
+            match = HEADING_RE.match(text)
+            if match:
+                if entry is not None and not linked:
+                    problems.append(f"{rel}:{entry}: glossary entry links no page")
+                entry, linked = (number, False) if len(match.group(1)) == 3 else (None, False)
+                continue
+            targets = LINK_RE.findall(text)
+            if any(urlsplit(t).path.endswith((".md", ".ipynb")) and not urlsplit(t).scheme
+                   for t in targets):
+                linked = True
+    return problems
+
+
+def check_home_index(root: Path) -> list[str]:
+    """Each home page links every page of the nav exactly once, and no page outside the nav."""
+    problems = []
+    listed = [page for page in nav_pages(root) if page != "index.md"]
+    for lang in LANGUAGES:
+        path = root / "docs" / lang / "index.md"
+        rel = path.relative_to(root).as_posix()
+        seen: dict[str, list] = {}
+        for number, text in _outside_fences(path.read_text(encoding="utf-8").splitlines()):
+            for target in LINK_RE.findall(text):
+                page = unquote(urlsplit(target).path)
+                if page.endswith((".md", ".ipynb")) and not urlsplit(target).scheme:
+                    seen.setdefault(page, []).append(number)
+        for page in listed:
+            lines = seen.get(page, [])
+            if len(lines) != 1:
+                where = f" (lines {', '.join(map(str, lines))})" if lines else ""
+                problems.append(f"{rel}:1: links {page} {len(lines)} times{where}, expected once")
+        for page, lines in seen.items():
+            if page not in listed and page != "glossary.md":
+                problems.append(f"{rel}:{lines[0]}: links {page}, which is not in mkdocs.yml's nav")
+    return problems

@@ -157,6 +157,7 @@ def pytest_runtest_logreport(report):
         _STATS["notebooks"] += 1
     elif "doc_block" in properties:
         _STATS["executed"] += 1
+        _STATS.setdefault("pages_run", set()).add(report.nodeid.split("::")[0])
     else:
         _STATS["tests"] += 1
 
@@ -172,8 +173,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for path in pages:
         if path.relative_to(root / "docs").parts[0] != DEFAULT_LANGUAGE:
             twin = counterpart(path, root)
+            if twin is None or twin.relative_to(root).as_posix() not in stats.get("pages_run", ()):
+                continue  # only pages this run executed count as "run once"
             try:
-                if twin and twin.exists() and Page(twin, root).signature() == Page(path, root).signature():
+                if twin.exists() and Page(twin, root).signature() == Page(path, root).signature():
                     shared += len([b for b in Page(path, root).blocks() if b.skip_reason() is None])
             except DocError:
                 pass

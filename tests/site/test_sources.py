@@ -49,10 +49,9 @@ def test_every_example_module_has_a_test_module():
         assert test.exists(), f"{module.relative_to(ROOT)} has no test module ({test.relative_to(ROOT)})"
 
 
-def test_home_page_links_pages_that_exist():
-    # link resolution is check_links' job; here: the home page links every nav page except itself
-    for language in ("zh", "en"):
-        home = (ROOT / "docs" / language / "index.md").read_text(encoding="utf-8")
-        for page in checks.nav_pages(ROOT):
-            if page != "index.md":
-                assert f"]({page}" in home, f"docs/{language}/index.md does not link {page}"
+def test_home_index_links_every_nav_page_exactly_once():
+    assert checks.check_home_index(ROOT) == []
+
+
+def test_every_glossary_entry_links_a_page():
+    assert checks.check_glossary_entries(ROOT) == []
