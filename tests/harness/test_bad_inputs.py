@@ -326,3 +326,25 @@ def test_a_page_runs_on_one_worker_under_xdist(fixture_site):
     for worker, page in re.findall(r"\[(gw\d)\].*?PASSED (docs/zh/\w+\.md)::", result.stdout):
         workers.setdefault(page, set()).add(worker)
     assert len(workers) == 3 and all(len(w) == 1 for w in workers.values()), workers
+
+
+def test_glossary_entry_without_a_page_link(fixture_site):
+    for language in ("zh", "en"):
+        write(fixture_site, f"docs/{language}/glossary.md",
+              "# G\n\n## Part { #part }\n\n### Linked { #linked }\n\nSee [good](good.md#good).\n\n"
+              "### Orphan { #orphan }\n\nNo link here.\n")
+    assert checks.check_glossary_entries(fixture_site) == [
+        "docs/zh/glossary.md:9: glossary entry links no page",
+        "docs/en/glossary.md:9: glossary entry links no page"]
+
+
+def test_home_index_must_link_each_nav_page_once(fixture_site):
+    (fixture_site / "mkdocs.yml").write_text(MKDOCS_YML + "nav:\n  - index.md\n  - good.md\n  - other.md\n")
+    for language in ("zh", "en"):
+        write(fixture_site, f"docs/{language}/other.md", "# Other\n")
+    write(fixture_site, "docs/zh/index.md", "# Home\n\n[a](good.md) [again](good.md)\n")
+    write(fixture_site, "docs/en/index.md", "# Home\n\n[a](good.md) [b](other.md) [c](stray.md)\n")
+    assert checks.check_home_index(fixture_site) == [
+        "docs/zh/index.md:1: links good.md 2 times (lines 3, 3), expected once",
+        "docs/zh/index.md:1: links other.md 0 times, expected once",
+        "docs/en/index.md:3: links stray.md, which is not in mkdocs.yml's nav"]
