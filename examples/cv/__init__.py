@@ -1,0 +1,1 @@
+"""Computer-vision examples of DL Notes."""
