@@ -1,0 +1,1 @@
+"""Natural language processing: text, embeddings, recurrent networks, attention, Transformer."""
