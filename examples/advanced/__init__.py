@@ -1,0 +1,1 @@
+"""Advanced topics: GANs, reinforcement learning, AutoML and the FAQ."""
