@@ -26,7 +26,13 @@ def text_outputs(cell) -> list[str]:
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "stream":
-            out.append(f"{output.get('name')}: {output.get('text', '')}")
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            prefix = f"{output.get('name')}: "
+            if out and isinstance(out[-1], str) and out[-1].startswith(prefix):
+                out[-1] += text  # the kernel splits one stream into chunks as timing allows
+            else:
+                out.append(prefix + text)
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             if "image/png" in data or "image/svg+xml" in data:

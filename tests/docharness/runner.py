@@ -70,6 +70,16 @@ def isolated(workdir: str):
     numpy = sys.modules.get("numpy")
     printoptions = numpy.get_printoptions() if numpy else None
     os.chdir(workdir)
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        # A page starts as a fresh Python would: auto-generated names (dense_1, ...) count
+        # from zero even if a unit test on this worker built models before it.
+        keras.backend.clear_session()
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
+        # ... and without a global TF seed: an earlier page's tf.random.set_seed (or
+        # keras.utils.set_random_seed) would change what seeded ops and tf.data shuffles draw.
+        tf.random.set_seed(None)
     try:
         yield
     finally:
