@@ -95,7 +95,8 @@ def full_suite():
     durations = [(float(m.group(1)), m.group(2), m.group(3)) for m in
                  re.finditer(r"^([\d.]+)s (setup|call|teardown)\s+(\S+)", result.stdout, re.M)]
     tail = [line for line in result.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
-    return wall, durations, result.returncode, tail[-1] if tail else "?"
+    failures = re.findall(r"^((?:FAILED|ERROR) \S+)", result.stdout, re.M)
+    return wall, durations, result.returncode, tail[-1] if tail else "?", failures
 
 
 PACKAGES = {"getting_started": "getting-started", "mathematics": "math"}
@@ -128,12 +129,14 @@ def main():
     print(f"(e) search index: {index / 1024:.0f} KiB uncompressed")
 
     tf_import = tensorflow_import()
-    wall, durations, code, summary = full_suite()
+    wall, durations, code, summary, failures = full_suite()
     total = sum(d for d, _, _ in durations)
     floor = total / WORKERS + tf_import
     print(f"\n(b) full verification, warm venv, {WORKERS} workers: {wall:.1f} s  ({summary}, exit {code})")
     print(f"    sum of item durations {total:.1f} s / {WORKERS} + TensorFlow import {tf_import:.1f} s "
           f"= floor {floor:.1f} s;  ratio wall / floor = {wall / floor:.2f}")
+    for line in failures:  # figures from a failing run are not the suite's real cost
+        print(f"    {line}")
     per_item: dict = {}
     for seconds, _, item in durations:
         per_item[item] = per_item.get(item, 0.0) + seconds

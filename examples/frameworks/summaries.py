@@ -10,7 +10,6 @@ Run it:  python -m examples.frameworks.summaries   (then: tensorboard --logdir <
 # --8<-- [start:setup]
 import glob
 import os
-import struct
 import tempfile
 
 import numpy as np
@@ -85,49 +84,10 @@ def read_events(path):
 
 
 # --8<-- [start:read_scratch]
-def _crc32c_table():
-    """CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), one byte at a time."""
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-        table.append(crc)
-    return table
-
-
-CRC32C_TABLE = _crc32c_table()
-
-
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc = CRC32C_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data):
-    """TFRecord stores the CRC rotated right by 15 bits plus a constant."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-def read_records(path):
-    """TFRecord framing: uint64 length, uint32 CRC of the length, the bytes, uint32 CRC of them."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    records, pos = [], 0
-    while pos < len(raw):
-        header = raw[pos:pos + 8]
-        (length,) = struct.unpack("<Q", header)  # little-endian, as TFRecord specifies
-        (header_crc,) = struct.unpack("<I", raw[pos + 8:pos + 12])
-        data = raw[pos + 12:pos + 12 + length]
-        (data_crc,) = struct.unpack("<I", raw[pos + 12 + length:pos + 16 + length])
-        if masked_crc32c(header) != header_crc or masked_crc32c(data) != data_crc:
-            raise ValueError(f"{path}: corrupt record at byte {pos}")
-        records.append(data)
-        pos += 16 + length
-    return records  # each one a serialized Event protocol buffer
+# An event file is a TFRecord file, whose framing the tf.data page parses from scratch:
+# reuse that reader rather than write it twice.
+from examples.frameworks.tf_data import crc32c, masked_crc as masked_crc32c
+from examples.frameworks.tf_data import read_records_from_scratch as read_records
 # --8<-- [end:read_scratch]
 
 
