@@ -8,6 +8,7 @@ from matplotlib.image import imread
 
 from scripts.make_figures import FIGURE_DIR, figure_generators
 from tests.docharness.pages import docs_pages
+from tests.docharness.runner import isolated
 from tests.conftest import ROOT
 
 # Same pixels up to anti-aliasing: a FreeType or Agg patch release may move a few edge
@@ -36,7 +37,8 @@ def test_no_committed_figure_is_orphaned():
 @pytest.mark.parametrize("name", used_figures())
 def test_committed_figure_matches_its_generator(name, tmp_path):
     _, make = figure_generators(ROOT)[name]
-    make(tmp_path / name)
+    with isolated(str(tmp_path)):  # as `make figures` does in a fresh Python: no seed or Keras state left by earlier tests
+        make(tmp_path / name)
     fresh, committed = imread(tmp_path / name), imread(FIGURE_DIR / name)
     assert fresh.shape == committed.shape, f"{name}: size changed, run `make figures`"
     assert np.abs(fresh - committed).mean() < MEAN_ABS_TOLERANCE, f"{name}: run `make figures`"
