@@ -44,7 +44,7 @@ test-latest:
 	sed -E 's/^([A-Za-z0-9_.-]+)[=<>!~]=[^;]*/\1 /' requirements/docs.in > requirements/docs-latest.in
 	PIP_CONSTRAINT= $(VENV)-latest/bin/python -m pip install -q --upgrade keras numpy -r requirements/.test-latest.in
 	rm -f requirements/.test-latest.in requirements/docs-latest.in
-	$(VENV)-latest/bin/python -m pip list 2>/dev/null | grep -i -E "^(tensorflow[a-z-]*|keras|numpy|mkdocs|mkdocs-material|pymdown-extensions|scikit-learn) "
+	$(VENV)-latest/bin/python -m pip list 2>/dev/null | grep -i -E "^(tensorflow[a-z_-]*|keras|numpy|mkdocs|mkdocs-material|pymdown-extensions|scikit-learn) "
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)-latest/bin/python -m pytest -n $(WORKERS) --dist loadgroup \
 	  --junitxml=$(VENV)-latest/report.xml -o junit_family=xunit1 -q || true
 	$(VENV)-latest/bin/python scripts/broken_pages.py $(VENV)-latest/report.xml
